@@ -1,0 +1,45 @@
+#pragma once
+// The project on disk: a folder with tunesmith.json (datasets, runs, evaluations,
+// settings; never secrets) and the files it refers to by relative path.
+#include <string>
+#include <vector>
+
+#include "core/data/json.h"
+
+namespace tunesmith::project {
+
+struct DatasetEntry {
+  std::string name;   // shown in the sidebar
+  std::string path;   // relative to the project folder
+  std::string split;  // "train", "val", "test" or "" (unsplit)
+};
+
+struct Project {
+  static constexpr int kFormatVersion = 1;
+  std::string folder;  // absolute or as given
+  std::string name;
+  std::vector<DatasetEntry> datasets;
+  std::vector<std::string> runs;         // run folders, relative
+  std::vector<std::string> evaluations;  // evaluation folders, relative
+  std::vector<std::string> models;       // model folders, relative or absolute
+  data::Json settings = data::Json::object();  // free-form, secrets never stored
+
+  std::string file_path() const;                          // folder/tunesmith.json
+  std::string resolve(const std::string& relative) const; // folder/relative
+};
+
+// Throws data::IoError (missing or unreadable) or std::runtime_error naming the field
+// for a malformed file.
+Project load_project(const std::string& folder);
+void save_project(const Project& project);  // atomic
+
+// Writes the demo project (the Acme support dataset split into train and test) into
+// `folder`, copying the data from `resources_dir` (the source tree's resources/ or the
+// installed share folder). Returns the project.
+Project create_demo_project(const std::string& folder, const std::string& resources_dir);
+
+// Where the resources are: $TUNESMITH_RESOURCES, next to the executable
+// (../share/tunesmith), or the source tree this binary was built from.
+std::string find_resources_dir(const std::string& argv0);
+
+}  // namespace tunesmith::project
