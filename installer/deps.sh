@@ -13,6 +13,8 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   # GUI (Qt Charts needs the OpenGL and xkbcommon headers to configure)
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev
+  # cloud: the API key in the OS keychain (optional at build time)
+  qtkeychain-qt6-dev
   # tests and screenshots
   catch2 xvfb xauth
 )
