@@ -12,7 +12,13 @@ bool is_blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
-std::string in_quotes(std::string_view s) { return "\"" + printable(s, 40) + "\""; }
+std::string in_quotes(std::string_view s) {
+  // Built by append: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&&.
+  std::string out(1, '"');
+  out += printable(s, 40);
+  out += '"';
+  return out;
+}
 
 struct Reporter {
   const ExampleSite& site;
