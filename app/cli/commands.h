@@ -22,6 +22,10 @@ int run_demo(const ArgList& args, const std::string& argv0);
 int run_tokenize(const ArgList& args);
 int run_template(const ArgList& args);
 
+#ifdef TUNESMITH_HAVE_CLOUD
+int run_openai(const ArgList& args, const std::string& argv0);
+#endif
+
 #ifdef TUNESMITH_HAVE_MODEL
 int run_model(const ArgList& args);
 int run_generate(const ArgList& args);

@@ -26,6 +26,8 @@ Text:
 Models:
   model init|info         create a seeded random model folder / validate one
   generate                generate text with a local model
+Cloud:
+  openai ...              OpenAI files, fine-tuning jobs, models, chat, synthetic data, costs
 Projects:
   demo create --out DIR   write the demo project (Acme support data)
 
@@ -56,6 +58,9 @@ int main(int argc, char** argv) {
     if (command == "demo") return run_demo(rest, argv[0]);
     if (command == "tokenize") return run_tokenize(rest);
     if (command == "template") return run_template(rest);
+#ifdef TUNESMITH_HAVE_CLOUD
+    if (command == "openai") return run_openai(rest, argv[0]);
+#endif
 #ifdef TUNESMITH_HAVE_MODEL
     if (command == "model") return run_model(rest);
     if (command == "generate") return run_generate(rest);
