@@ -1,5 +1,7 @@
 #include "core/estimate/estimate.h"
 
+#include "core/model/config.h"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -141,36 +143,24 @@ CostEstimate estimate_openai_cost(const TokenEstimate& tokens, std::optional<int
 
 // ---------------------------------------------------------------- local runs
 
-static std::int64_t int_field(const Json& j, const char* key, std::int64_t fallback = -1) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number_integer()) return fallback;
-  return it->get<std::int64_t>();
-}
-
 ModelShape model_shape_from_config(const Json& config) {
-  if (!config.is_object()) throw std::invalid_argument("config.json is not an object");
-  ModelShape s;
-  s.hidden = int_field(config, "hidden_size");
-  s.intermediate = int_field(config, "intermediate_size");
-  s.layers = int_field(config, "num_hidden_layers");
-  s.heads = int_field(config, "num_attention_heads");
-  s.vocab = int_field(config, "vocab_size");
-  for (auto [name, v] : {std::pair{"hidden_size", s.hidden}, {"intermediate_size", s.intermediate},
-                         {"num_hidden_layers", s.layers}, {"num_attention_heads", s.heads}, {"vocab_size", s.vocab}}) {
-    if (v <= 0) throw std::invalid_argument(std::string("config.json: missing or invalid ") + name);
+  model::ModelConfig c;
+  try {
+    c = model::ModelConfig::from_json(config);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(e.what());
   }
-  s.kv_heads = int_field(config, "num_key_value_heads", s.heads);
-  s.head_dim = int_field(config, "head_dim", s.hidden / s.heads);
-  auto tie = config.find("tie_word_embeddings");
-  s.tie_embeddings = tie != config.end() && tie->is_boolean() && tie->get<bool>();
+  ModelShape s;
+  s.hidden = c.hidden_size;
+  s.intermediate = c.intermediate_size;
+  s.layers = c.num_hidden_layers;
+  s.heads = c.num_attention_heads;
+  s.kv_heads = c.num_key_value_heads;
+  s.vocab = c.vocab_size;
+  s.head_dim = c.head_dim;
+  s.tie_embeddings = c.tie_word_embeddings;
+  s.parameter_count = c.num_parameters();
   return s;
-}
-
-std::int64_t ModelShape::parameters() const {
-  const std::int64_t q = hidden * heads * head_dim, kv = 2 * hidden * kv_heads * head_dim,
-                     o = heads * head_dim * hidden, mlp = 3 * hidden * intermediate, norms = 2 * hidden;
-  const std::int64_t per_layer = q + kv + o + mlp + norms;
-  return layers * per_layer + vocab * hidden * (tie_embeddings ? 1 : 2) + hidden;
 }
 
 double bytes_per_weight(Quantization q) {

@@ -86,9 +86,12 @@ CostEstimate estimate_openai_cost(const TokenEstimate& tokens, std::optional<int
 struct ModelShape {
   std::int64_t hidden = 0, intermediate = 0, layers = 0, heads = 0, kv_heads = 0, vocab = 0, head_dim = 0;
   bool tie_embeddings = false;
-  std::int64_t parameters() const;  // the weights' element count
+  std::int64_t parameter_count = 0;  // the weights' element count, biases and norms included
+  std::int64_t parameters() const { return parameter_count; }
 };
-ModelShape model_shape_from_config(const Json& config);  // throws std::invalid_argument when fields are missing
+// Parsed and checked by model::ModelConfig, the loader's own reader, so an estimate never
+// accepts a config that loading would refuse. Throws std::invalid_argument naming the field.
+ModelShape model_shape_from_config(const Json& config);
 
 enum class Quantization { None16, Int8, NF4, Float32 };
 double bytes_per_weight(Quantization q);

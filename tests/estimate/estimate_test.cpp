@@ -62,7 +62,7 @@ TEST_CASE("the shipped price table loads, is dated and prices the fine-tunable m
 }
 
 TEST_CASE("VRAM estimate from config.json grows with rank, sequence length and precision") {
-  const auto cfg = tunesmith::data::Json::parse(R"({"hidden_size":2048,"intermediate_size":8192,"num_hidden_layers":16,
+  const auto cfg = tunesmith::data::Json::parse(R"({"architectures":["LlamaForCausalLM"],"hidden_size":2048,"intermediate_size":8192,"num_hidden_layers":16,
     "num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"tie_word_embeddings":true})");
   const ModelShape s = model_shape_from_config(cfg);
   CHECK(s.head_dim == 64);
