@@ -29,6 +29,9 @@ int run_openai(const ArgList& args, const std::string& argv0);
 #ifdef TUNESMITH_HAVE_MODEL
 int run_model(const ArgList& args);
 int run_generate(const ArgList& args);
+int run_train(const ArgList& args);
+int run_export(const ArgList& args);
+int run_eval(const ArgList& args);
 #endif
 
 }  // namespace tunesmith::cli

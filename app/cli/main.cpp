@@ -26,6 +26,10 @@ Text:
 Models:
   model init|info         create a seeded random model folder / validate one
   generate                generate text with a local model
+Training and evaluation:
+  train                   LoRA fine-tuning of a local model (checkpoints, resume)
+  export                  write an adapter or a merged model folder
+  eval                    compare answerers on a test set (scores, judge, report)
 Cloud:
   openai ...              OpenAI files, fine-tuning jobs, models, chat, synthetic data, costs
 Projects:
@@ -64,6 +68,9 @@ int main(int argc, char** argv) {
 #ifdef TUNESMITH_HAVE_MODEL
     if (command == "model") return run_model(rest);
     if (command == "generate") return run_generate(rest);
+    if (command == "train") return run_train(rest);
+    if (command == "export") return run_export(rest);
+    if (command == "eval") return run_eval(rest);
 #endif
     std::cerr << "tunesmith-cli: unknown command '" << command << "' (see tunesmith-cli --help)\n";
     return kUsage;

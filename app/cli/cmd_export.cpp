@@ -1,0 +1,13 @@
+#include <iostream>
+
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+
+namespace tunesmith::cli {
+
+int run_export(const ArgList&) {
+  std::cerr << "tunesmith-cli export: not supported yet\n";
+  return kUsage;
+}
+
+}  // namespace tunesmith::cli

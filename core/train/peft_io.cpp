@@ -1,0 +1,1 @@
+#include "core/train/peft_io.h"
