@@ -37,6 +37,59 @@ QString excerpt(const std::string& text, std::size_t max_bytes) {
 DatasetTableModel::DatasetTableModel(const data::Dataset* dataset, const std::vector<data::Finding>& findings,
                                      QObject* parent)
     : QAbstractTableModel(parent), dataset_(dataset) {
+  countFindings(findings);
+}
+
+DatasetTableModel::DatasetTableModel(DatasetDocument* document, QObject* parent)
+    : QAbstractTableModel(parent), dataset_(&document->dataset), document_(document) {
+  countFindings(document->findings);
+  followDocument();
+}
+
+void DatasetTableModel::followDocument() {
+  DatasetDocument* d = document_;
+  connect(d, &DatasetDocument::exampleChanged, this, [this](std::size_t i) {
+    Q_EMIT dataChanged(index(static_cast<int>(i), 0), index(static_cast<int>(i), ColumnCount - 1));
+  });
+  connect(d, &DatasetDocument::examplesAboutToBeInserted, this, [this](std::size_t first, std::size_t last) {
+    beginInsertRows({}, static_cast<int>(first), static_cast<int>(last));
+  });
+  connect(d, &DatasetDocument::examplesInserted, this, [this] { endInsertRows(); });
+  connect(d, &DatasetDocument::examplesAboutToBeRemoved, this, [this](std::size_t first, std::size_t last) {
+    beginRemoveRows({}, static_cast<int>(first), static_cast<int>(last));
+  });
+  connect(d, &DatasetDocument::examplesRemoved, this, [this] { endRemoveRows(); });
+  connect(d, &DatasetDocument::examplesAboutToBeRebuilt, this, [this] { beginResetModel(); });
+  connect(d, &DatasetDocument::examplesRebuilt, this, [this] {
+    countFindings(document_->findings);
+    endResetModel();
+  });
+  connect(d, &DatasetDocument::examplesReset, this, [this] {
+    if (rowCount() > 0) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+  });
+  connect(d, &DatasetDocument::findingsChanged, this, [this] {
+    // Only the rows whose findings changed: a filter proxy re-checks each row it is
+    // told about, and an edit usually changes one.
+    auto before = std::move(findings_);
+    countFindings(document_->findings);
+    auto differs = [](const RowFindings* a, const RowFindings* b) {
+      return (a == nullptr) != (b == nullptr) || (a && (a->count != b->count || a->worst != b->worst));
+    };
+    auto notify = [this](std::size_t row) {
+      if (row < static_cast<std::size_t>(rowCount()))
+        Q_EMIT dataChanged(index(static_cast<int>(row), FindingsColumn), index(static_cast<int>(row), FindingsColumn));
+    };
+    for (const auto& [row, rf] : before) {
+      auto it = findings_.find(row);
+      if (differs(&rf, it == findings_.end() ? nullptr : &it->second)) notify(row);
+    }
+    for (const auto& [row, rf] : findings_)
+      if (!before.count(row)) notify(row);
+  });
+}
+
+void DatasetTableModel::countFindings(const std::vector<data::Finding>& findings) {
+  findings_.clear();
   const std::size_t n = dataset_ ? dataset_->examples.size() : 0;
   for (const auto& f : findings) {
     if (f.example >= n) continue;
@@ -84,6 +137,12 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const {
         case FindingsColumn: return rf ? QVariant(rf->count) : QVariant(QString());
       }
       return {};
+    case Qt::EditRole:
+      switch (index.column()) {
+        case FirstUserColumn: return QString::fromStdString(example.first_text("user"));
+        case LastAssistantColumn: return QString::fromStdString(example.last_text("assistant"));
+      }
+      return {};
     case Qt::ToolTipRole:
       switch (index.column()) {
         case IndexColumn: {
@@ -126,6 +185,42 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const {
     case FindingCountRole: return rf ? rf->count : 0;
   }
   return {};
+}
+
+Qt::ItemFlags DatasetTableModel::flags(const QModelIndex& index) const {
+  Qt::ItemFlags f = QAbstractTableModel::flags(index);
+  if (document_ && (index.column() == FirstUserColumn || index.column() == LastAssistantColumn)) f |= Qt::ItemIsEditable;
+  return f;
+}
+
+bool DatasetTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+  if (!document_ || role != Qt::EditRole || !index.isValid() || index.row() >= rowCount()) return false;
+  const auto row = static_cast<std::size_t>(index.row());
+  const data::Conversation& current = dataset_->examples[row];
+  const bool user = index.column() == FirstUserColumn;
+  if (!user && index.column() != LastAssistantColumn) return false;
+  const std::string text = value.toString().toStdString();
+  // The message the cell shows: the first user / last assistant one; added at the end
+  // when the example has none.
+  std::size_t at = current.message_count();
+  for (std::size_t i = 0; i < current.message_count(); ++i) {
+    const std::size_t m = user ? i : current.message_count() - 1 - i;
+    if (current.role(m) == (user ? "user" : "assistant")) {
+      at = m;
+      break;
+    }
+  }
+  if (at < current.message_count() && current.text(at) == text) return false;
+  data::Conversation after = current;
+  if (at < after.message_count()) {
+    after.set_text(at, text);
+  } else {
+    after.insert_message(at, user ? "user" : "assistant", text);
+  }
+  document_->editExample(row, std::move(after),
+                         user ? tr("Edit user message of example %1").arg(row + 1)
+                              : tr("Edit answer of example %1").arg(row + 1));
+  return true;
 }
 
 QVariant DatasetTableModel::headerData(int section, Qt::Orientation orientation, int role) const {

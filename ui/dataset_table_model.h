@@ -2,6 +2,10 @@
 // The dataset as a table: one row per example. Lazy: data() reads the Conversation it
 // is asked about and nothing else, so a 100k-example dataset opens at once. The only
 // per-row state kept is which rows have findings (sparse).
+//
+// Over a DatasetDocument the model is editable: setData() on the first user message or
+// the last assistant answer pushes an undo command on the document's stack (it never
+// changes the example itself), and the model follows the document's change signals.
 #include <QAbstractTableModel>
 
 #include <cstddef>
@@ -12,6 +16,8 @@
 #include "core/data/finding.h"
 
 namespace tunesmith::ui {
+
+class DatasetDocument;
 
 class DatasetTableModel final : public QAbstractTableModel {
   Q_OBJECT
@@ -38,13 +44,18 @@ class DatasetTableModel final : public QAbstractTableModel {
   // against their row; the others (file-wide, unreadable lines) are not.
   DatasetTableModel(const data::Dataset* dataset, const std::vector<data::Finding>& findings,
                     QObject* parent = nullptr);
+  // Editable, live: follows `document` (which must outlive the model).
+  explicit DatasetTableModel(DatasetDocument* document, QObject* parent = nullptr);
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  Qt::ItemFlags flags(const QModelIndex& index) const override;
+  bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
   const data::Dataset* dataset() const { return dataset_; }
+  DatasetDocument* document() const { return document_; }
 
  private:
   struct RowFindings {
@@ -52,8 +63,11 @@ class DatasetTableModel final : public QAbstractTableModel {
     data::Severity worst = data::Severity::Note;
   };
   const RowFindings* row_findings(int row) const;
+  void countFindings(const std::vector<data::Finding>& findings);
+  void followDocument();
 
   const data::Dataset* dataset_;
+  DatasetDocument* document_ = nullptr;
   std::unordered_map<std::size_t, RowFindings> findings_;  // only rows that have some
 };
 

@@ -19,6 +19,8 @@
 #include "core/model/loader.h"
 #include "core/text/chat_template.h"
 #include "core/text/tokenizer.h"
+#include "core/train/lora.h"
+#include "core/train/peft_io.h"
 
 namespace tunesmith::cli {
 namespace {
@@ -26,7 +28,7 @@ namespace {
 constexpr const char* kHelp = R"(Usage: tunesmith-cli generate --model DIR [--prompt TEXT] [--system TEXT] [--raw]
                               [--max-new-tokens N] [--temperature T] [--top-p P] [--top-k K]
                               [--seed N] [--stop TEXT]... [--device auto|cpu|cuda]
-                              [--chat-template chatml|llama3|mistral|FILE] [--adapter DIR (reserved)]
+                              [--chat-template chatml|llama3|mistral|FILE] [--adapter DIR]
 
 With --prompt: the generated text alone on stdout; timings on stderr.
 Without --prompt: JSON lines on stdin, one JSON line out per line:
@@ -40,6 +42,8 @@ do_sample); --temperature 0 means greedy. Generation stops at max-new-tokens (de
 256 or the file's max_new_tokens), at any eos id of generation_config.json, or at a
 --stop string. --raw skips the chat template and encodes the prompt as is (with the special tokens
 tokenizer.json's post-processor adds); --chat-template replaces the model's template.
+--adapter applies a LoRA adapter in PEFT's layout (adapter_config.json,
+adapter_model.safetensors) to the model; exit 1 when it does not fit the model.
 )";
 
 std::atomic<bool> g_cancel{false};
@@ -47,6 +51,7 @@ extern "C" void on_sigint(int) { g_cancel = true; }
 
 struct Session {
   model::Model model;
+  std::optional<train::Lora> lora;  // --adapter, attached to model.net
   std::optional<text::Tokenizer> tokenizer;
   std::string chat_template_flag;                 // --chat-template, or empty
   std::optional<text::ChatTemplate> chat_template;  // loaded on first use
@@ -91,10 +96,6 @@ int run_generate(const ArgList& argv) {
     return kOk;
   }
   if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
-  if (a.has("adapter")) {
-    std::cerr << "tunesmith-cli generate: --adapter: not supported yet\n";
-    return kUsage;
-  }
   const std::string dir = a.require("model");
   const double temperature_flag = a.get_double("temperature", -1);
   const long long top_k_flag = a.get_int("top-k", -1);
@@ -117,6 +118,18 @@ int run_generate(const ArgList& argv) {
   } catch (const model::ModelError& e) {
     std::cerr << dir << ": error: [model] " << e.what() << "\n";
     return kInvalid;
+  }
+  if (auto adapter = a.get("adapter")) {
+    if (!std::filesystem::is_directory(*adapter)) {
+      std::cerr << "tunesmith-cli generate: --adapter " << *adapter << ": not a folder\n";
+      return kUsage;
+    }
+    try {
+      s.lora = train::load_adapter(s.model.net, *adapter);
+    } catch (const model::ModelError& e) {
+      std::cerr << *adapter << ": error: [adapter] " << e.what() << "\n";
+      return kInvalid;
+    }
   }
   if (std::filesystem::exists(std::filesystem::path(dir) / "tokenizer.json")) {
     try {

@@ -3,9 +3,14 @@
 // 1 the server refused the request (its error body is printed) or the personal-data
 // scan refused an upload; 2 usage, missing file, missing key, network or timeout.
 // No command prints the API key.
+#include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+
+#include <termios.h>
+#include <unistd.h>
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -48,6 +53,7 @@ constexpr const char* kHelp = R"(Usage: tunesmith-cli openai [--base-url URL] CO
   generate-data --task TEXT --count N --model M --out OUT.jsonl [--system TEXT]
                 [--existing FILE]... [--per-request N]
   estimate FILE --model M [--epochs N] [--tokenizer DIR] [--max-tokens N] [--prices FILE] [--json]
+  key set | key status | key clear
 
 Options:
   --base-url URL     the prefix paths are appended to (default https://api.openai.com/v1);
@@ -57,6 +63,10 @@ Options:
   --verbose          log requests to stderr (the Authorization header is redacted)
 
 The key comes from OPENAI_API_KEY, else the OS keychain; it is never printed.
+`key set` reads the key from stdin (not echoed on a terminal) and stores it in the OS
+keychain; `key status` prints where a key would come from (environment, keychain or
+none); `key clear` removes the stored key. Without a keychain service they fail (exit 2)
+within a few seconds: set OPENAI_API_KEY instead.
 Listing commands print one page unless --all (at most 100 pages). Results are JSON on
 stdout. An error prints the server's error body on stderr. `files upload` refuses a file
 in which the personal-data scan finds emails, phone numbers, card numbers, IBANs or
@@ -130,6 +140,46 @@ const std::string& positional_at(const Args& a, std::size_t i, const char* what)
   return a.positional()[i];
 }
 
+// Upload progress on stderr: a bar redrawn in place on a terminal; otherwise one plain
+// line per 10% step, so a log or a pipe gets a handful of lines rather than thousands.
+class UploadProgress {
+ public:
+  explicit UploadProgress(std::string name) : name_(std::move(name)), tty_(::isatty(STDERR_FILENO) != 0) {}
+  void update(qint64 sent, qint64 total) {
+    if (total <= 0) return;
+    const int pct = static_cast<int>(100 * std::min(sent, total) / total);
+    if (tty_) {
+      if (pct == last_) return;
+      constexpr int kWidth = 30;
+      const int filled = pct * kWidth / 100;
+      std::cerr << "\ruploading " << name_ << " [" << std::string(static_cast<std::size_t>(filled), '#')
+                << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << std::setw(3) << pct << "% "
+                << mb(sent) << "/" << mb(total) << " MB" << std::flush;
+      drew_ = true;
+    } else {
+      if (pct / 10 == last_ / 10 && last_ >= 0) return;
+      std::cerr << "uploading " << name_ << ": " << pct << "% (" << mb(sent) << "/" << mb(total) << " MB)\n";
+    }
+    last_ = pct;
+  }
+  // Ends the bar's line on a terminal.
+  void done() {
+    if (drew_) std::cerr << "\n";
+    drew_ = false;
+  }
+
+ private:
+  static std::string mb(qint64 bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / 1e6);
+    return buf;
+  }
+  std::string name_;
+  bool tty_;
+  bool drew_ = false;
+  int last_ = -1;
+};
+
 int files_upload(cloud::OpenAIClient& client, const Args& a) {
   const std::string path = positional_at(a, 2, "FILE");
   const data::LoadResult loaded = data::load_jsonl(path);  // throws IoError
@@ -151,11 +201,11 @@ int files_upload(cloud::OpenAIClient& client, const Args& a) {
   }
   cloud::Call* call = client.upload_file(QString::fromStdString(path),
                                          QString::fromStdString(a.get_or("purpose", "fine-tune")));
-  QObject::connect(call, &cloud::Call::upload_progress, [](qint64 sent, qint64 total) {
-    if (total > 0) std::cerr << "\ruploading " << (100 * sent / total) << "%" << std::flush;
-  });
+  UploadProgress progress(std::filesystem::path(path).filename().string());
+  QObject::connect(call, &cloud::Call::upload_progress,
+                   [&progress](qint64 sent, qint64 total) { progress.update(sent, total); });
   const cloud::Result r = cloud::wait(call);
-  std::cerr << "\n";
+  progress.done();
   return print_result(r);
 }
 
@@ -268,6 +318,7 @@ int generate_data(cloud::OpenAIClient& client, const Args& a) {
   gen.start();
   loop.exec();
   const cloud::SyntheticReport& rep = gen.report();
+  for (const std::string& why : rep.rejected) std::cerr << "skipped an invalid generated example: " << why << "\n";
   if (!rep.accepted.empty()) data::save_jsonl(out, rep.accepted);
   std::cerr << "wrote " << rep.accepted.size() << " example(s) to " << out << " (" << rep.candidates
             << " candidates, " << rep.invalid << " invalid, " << rep.duplicates << " duplicates, " << rep.requested
@@ -317,6 +368,86 @@ int estimate(const Args& a, const std::string& argv0) {
   return kOk;
 }
 
+// Reads the key from stdin: never from argv (it would land in the shell history and in
+// `ps`), and with echo off when stdin is a terminal.
+std::string read_key_from_stdin() {
+  const bool tty = ::isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (tty) {
+    std::cerr << "OpenAI API key (input hidden): " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  const auto b = line.find_first_not_of(" \t\r\n");
+  const auto e = line.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : line.substr(b, e - b + 1);
+}
+
+// Stores (or, with an empty key, removes) the key; waits at most the keychain timeout.
+int write_key(const QString& key) {
+  QObject context;
+  QEventLoop loop;
+  bool done = false, ok = false;
+  QString error;
+  cloud::write_keychain_key(&context, key, [&](bool success, QString err) {
+    ok = success;
+    error = std::move(err);
+    done = true;
+    loop.quit();
+  });
+  if (!done) loop.exec();
+  if (!ok) {
+    std::cerr << "tunesmith-cli openai: cannot " << (key.isEmpty() ? "clear the key in" : "store the key in")
+              << " the OS keychain: " << error.toStdString()
+              << ". Without a keychain service, set OPENAI_API_KEY in the environment instead.\n";
+    return kUsage;
+  }
+  return kOk;
+}
+
+int key_command(const Args& a) {
+  const std::string sub = positional_at(a, 1, "key subcommand (set, status, clear)");
+  if (sub == "set") {
+    if (a.positional().size() > 2)
+      throw UsageError("openai key set reads the key from stdin, not from the command line");
+    const std::string key = read_key_from_stdin();
+    if (key.empty()) throw UsageError("no key on stdin");
+    if (key.find_first_of(" \t") != std::string::npos || key.size() > 1024)
+      throw UsageError("that does not look like an API key (spaces, or over 1024 characters)");
+    const int rc = write_key(QString::fromStdString(key));
+    if (rc == kOk) {
+      std::cerr << "stored the API key in the OS keychain";
+      if (!cloud::api_key_from_environment().key.isEmpty())
+        std::cerr << " (OPENAI_API_KEY is set and takes precedence while it is)";
+      std::cerr << "\n";
+    }
+    return rc;
+  }
+  if (sub == "clear") {
+    const int rc = write_key(QString());
+    if (rc == kOk) std::cerr << "removed the API key from the OS keychain\n";
+    return rc;
+  }
+  if (sub == "status") {
+    // Where a request would take its key from; the key itself is never printed.
+    const cloud::KeyLookup k = cloud::resolve_api_key();
+    Json j{{"source", k.source.isEmpty() ? std::string("none") : k.source.toStdString()}};
+    if (!k.note.isEmpty()) j["note"] = k.note.toStdString();
+    j["keychain_support"] = cloud::keychain_available();
+    print_json(j);
+    return kOk;
+  }
+  throw UsageError("unknown subcommand 'openai key " + sub + "'");
+}
+
 }  // namespace
 
 int run_openai(const ArgList& args, const std::string& argv0) {
@@ -338,6 +469,7 @@ int run_openai(const ArgList& args, const std::string& argv0) {
   static char* qt_argv[] = {qt_name, nullptr};
   std::unique_ptr<QCoreApplication> app;
   if (!QCoreApplication::instance()) app = std::make_unique<QCoreApplication>(qt_argc, qt_argv);
+  if (group == "key") return key_command(a);
 
   cloud::ClientOptions o;
   o.base_url = QString::fromStdString(a.get_or("base-url", cloud::kDefaultBaseUrl));

@@ -33,7 +33,7 @@ Training and evaluation:
 Cloud:
   openai ...              OpenAI files, fine-tuning jobs, models, chat, synthetic data, costs
 Projects:
-  demo create --out DIR   write the demo project (Acme support data)
+  demo create --out DIR   write the demo project (Acme data, pretrained base model)
 
 Exit codes: 0 success, 1 invalid input or failed check, 2 usage or I/O error,
 3 internal error, 130 cancelled.

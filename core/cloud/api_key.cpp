@@ -115,8 +115,11 @@ void write_keychain_key(QObject* context, const QString& key, std::function<void
     job = w;
   }
   job->setAutoDelete(true);
-  QObject::connect(job, &QKeychain::Job::finished, context, [finish](QKeychain::Job* j) {
-    finish(j->error() == QKeychain::NoError, j->error() == QKeychain::NoError ? QString() : j->errorString());
+  const bool deleting = key.isEmpty();
+  QObject::connect(job, &QKeychain::Job::finished, context, [finish, deleting](QKeychain::Job* j) {
+    // Deleting a key that is not there leaves the wanted state: no key stored.
+    const bool ok = j->error() == QKeychain::NoError || (deleting && j->error() == QKeychain::EntryNotFound);
+    finish(ok, ok ? QString() : j->errorString());
   });
   QTimer::singleShot(timeout_ms, context,
                      [finish] { finish(false, QStringLiteral("the keychain service did not answer")); });

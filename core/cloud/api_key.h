@@ -33,7 +33,8 @@ void read_keychain_key(QObject* context, std::function<void(KeyLookup)> done, in
 // The environment, then the keychain (runs a local event loop for at most timeout_ms).
 KeyLookup resolve_api_key(int timeout_ms = kKeychainTimeoutMs);
 
-// Stores (or, with an empty key, deletes) the key in the keychain.
+// Stores (or, with an empty key, deletes) the key in the keychain; `done` is called once,
+// within about timeout_ms. Deleting when no key is stored succeeds.
 void write_keychain_key(QObject* context, const QString& key, std::function<void(bool ok, QString error)> done,
                         int timeout_ms = kKeychainTimeoutMs);
 

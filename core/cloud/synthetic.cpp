@@ -67,7 +67,8 @@ std::vector<data::Conversation> parse_synthetic_examples(const QString& content)
 }
 
 std::vector<data::Conversation> filter_candidates(std::vector<data::Conversation> candidates, std::set<std::string>& seen,
-                                                  int& invalid, int& duplicates, bool) {
+                                                  int& invalid, int& duplicates, bool,
+                                                  std::vector<std::string>* reasons) {
   data::Dataset ds;
   ds.examples = std::move(candidates);
   ds.lines.assign(ds.examples.size(), 0);
@@ -76,7 +77,10 @@ std::vector<data::Conversation> filter_candidates(std::vector<data::Conversation
   std::vector<bool> bad(ds.examples.size(), false);
   for (const data::Finding& f : data::validate_dataset(ds, vo)) {
     if (f.severity != data::Severity::Error || f.category == "dataset-size") continue;
-    if (f.example < bad.size()) bad[f.example] = true;
+    if (f.example >= bad.size() || bad[f.example]) continue;
+    bad[f.example] = true;
+    if (reasons)
+      reasons->push_back("example " + std::to_string(f.example + 1) + ": [" + f.category + "] " + f.message);
   }
   std::vector<data::Conversation> kept;
   for (std::size_t i = 0; i < ds.examples.size(); ++i) {
@@ -134,8 +138,11 @@ void SyntheticGenerator::request_batch() {
     report_.candidates += static_cast<int>(candidates.size());
     // Deduplicate on the generated turns (the existing data may carry another system
     // prompt), then add the run's system prompt.
+    std::vector<std::string> reasons;
     auto kept = filter_candidates(std::move(candidates), seen_, report_.invalid, report_.duplicates,
-                                  !spec_.system_prompt.isEmpty());
+                                  !spec_.system_prompt.isEmpty(), &reasons);
+    for (const std::string& why : reasons)
+      report_.rejected.push_back("request " + std::to_string(report_.requested) + ", " + why);
     for (auto& k : kept) {
       if (static_cast<int>(report_.accepted.size()) >= spec_.count) break;
       if (!spec_.system_prompt.isEmpty()) k.set_system_prompt(spec_.system_prompt.toStdString());

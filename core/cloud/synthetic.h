@@ -44,14 +44,18 @@ struct SyntheticReport {
   int candidates = 0;
   int invalid = 0;       // dropped by the validator
   int duplicates = 0;    // dropped as duplicates of existing or earlier examples
+  // Why each invalid candidate was dropped: "request R, example E: [category] message"
+  // (the validator's first error for it), so the user sees what the model got wrong.
+  std::vector<std::string> rejected;
   ApiError error;        // the request error that stopped generation, if any
 };
 
 // Keeps the candidates that pass validation and are not duplicates; updates `seen`
-// (normalized_example keys) with the accepted ones.
+// (normalized_example keys) with the accepted ones. With `reasons`, appends
+// "example E: [category] message" (E 1-based in `candidates`) for each invalid one.
 std::vector<data::Conversation> filter_candidates(std::vector<data::Conversation> candidates,
                                                   std::set<std::string>& seen, int& invalid, int& duplicates,
-                                                  bool with_system_prompt);
+                                                  bool with_system_prompt, std::vector<std::string>* reasons = nullptr);
 
 class SyntheticGenerator : public QObject {
   Q_OBJECT

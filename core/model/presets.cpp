@@ -41,7 +41,13 @@ std::vector<Preset> make_presets() {
   std::vector<Preset> p;
   p.push_back({"tiny", std::nullopt, true,
                shape(Arch::Llama, 0, 64, 128, 2, 4, 2, 16, 10000.0, 1e-6, 2048, true),
-               "2 layers, hidden 64, 4 heads (2 KV), for tests and the demo"});
+               "2 layers, hidden 64, 4 heads (2 KV), for tests"});
+  // The demo's base model, pretrained by Tunesmith on resources/demo/corpus (core/train/
+  // demo_pretrain.h): wide and deep enough to write English after ~2 minutes of CPU
+  // pretraining, small enough (1.4M parameters with the demo's 4096 ids) for that budget.
+  p.push_back({"demo", std::nullopt, true,
+               shape(Arch::Llama, 0, 128, 384, 4, 4, 4, 32, 10000.0, 1e-6, 2048, true),
+               "4 layers, hidden 128, 4 heads: the demo base model pretrained on the demo corpus"});
   p.push_back({"small-100m", std::nullopt, true,
                shape(Arch::Llama, 0, 768, 2048, 12, 12, 4, 64, 10000.0, 1e-6, 4096, true),
                "12 layers, hidden 768, 12 heads (4 KV): ~100M parameters with a 32k vocabulary"});

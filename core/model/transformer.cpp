@@ -89,7 +89,8 @@ at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
                                           0.0, causal && !mask.defined());
 #else
   const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-  at::Tensor scores = at::matmul(q.to(at::kFloat), kr.to(at::kFloat).transpose(-2, -1)) * scale;  // (B, H, T, S)
+  const auto acc = at::promote_types(q.scalar_type(), at::kFloat);  // fp32, or fp64 for fp64 inputs
+  at::Tensor scores = at::matmul(q.to(acc), kr.to(acc).transpose(-2, -1)) * scale;  // (B, H, T, S)
   if (mask.defined()) {
     scores = scores.masked_fill(mask.logical_not(), -INFINITY);
   } else if (causal) {
@@ -146,10 +147,14 @@ at::Tensor Transformer::forward_hidden(const at::Tensor& ids, const at::Tensor& 
   const auto B = ids.size(0), T = ids.size(1);
   const std::int64_t past = cache ? cache->length() : 0;
   const std::int64_t S = past + T;
-  if (attention_mask.defined() && (attention_mask.size(0) != B || attention_mask.size(1) != S))
-    throw ModelError("attention mask has shape [" + std::to_string(attention_mask.size(0)) + ", " +
-                     std::to_string(attention_mask.size(1)) + "], expected [" + std::to_string(B) + ", " +
-                     std::to_string(S) + "]");
+  // (B, S) key-slot mask, or (B, T, S) per-query mask (packed training rows).
+  const bool per_query = attention_mask.defined() && attention_mask.dim() == 3;
+  if (attention_mask.defined() &&
+      ((attention_mask.dim() != 2 && !per_query) || attention_mask.size(0) != B ||
+       attention_mask.size(per_query ? 2 : 1) != S || (per_query && attention_mask.size(1) != T)))
+    throw ModelError("attention mask has shape " + c10::str(attention_mask.sizes()) + ", expected [" +
+                     std::to_string(B) + ", " + std::to_string(S) + "] or [" + std::to_string(B) + ", " +
+                     std::to_string(T) + ", " + std::to_string(S) + "]");
 
   // Which key slots each query may see: (B, 1, T, S), or the plain causal case.
   const bool causal = !attention_mask.defined() && !config_.sliding_window && past == 0;
@@ -161,7 +166,10 @@ at::Tensor Transformer::forward_hidden(const at::Tensor& ids, const at::Tensor& 
     mask = k_slot.le(q_slot);                                    // (T, S) causal
     if (config_.sliding_window) mask = mask.logical_and((q_slot - k_slot).lt(*config_.sliding_window));
     mask = mask.view({1, 1, T, S});
-    if (attention_mask.defined()) mask = mask.logical_and(attention_mask.to(at::kBool).view({B, 1, 1, S}));
+    if (attention_mask.defined()) {
+      at::Tensor m = attention_mask.to(at::kBool);
+      mask = mask.logical_and(per_query ? m.view({B, 1, T, S}) : m.view({B, 1, 1, S}));
+    }
     // A padding query still sees itself, so no softmax row is empty (its output is unused).
     mask = mask.logical_or(k_slot.eq(q_slot).view({1, 1, T, S})).expand({B, 1, T, S});
   }

@@ -78,7 +78,9 @@ class Transformer {
 
   // ids (B, T) int64; positions (B, T) int64 (the RoPE position of each token);
   // attention_mask (B, S) bool/int, true where a key slot holds a real token, S = past + T,
-  //   or undefined for "every slot is real";
+  //   or (B, T, S): per query, the key slots it may see (packed training rows: a
+  //   block-diagonal mask so examples never attend across each other; causality and the
+  //   sliding window are still applied on top), or undefined for "every slot is real";
   // cache: the KV cache to read past keys from and append to, or null.
   // Returns the final hidden states after the last norm: (B, T, C).
   at::Tensor forward_hidden(const at::Tensor& ids, const at::Tensor& positions, const at::Tensor& attention_mask,

@@ -68,6 +68,17 @@ Project load_project(const std::string& folder) {
   p.evaluations = field<std::vector<std::string>>(j, "evaluations", file, {});
   p.models = field<std::vector<std::string>>(j, "models", file, {});
   if (auto it = j.find("settings"); it != j.end() && it->is_object()) p.settings = *it;
+  if (auto it = j.find("baseline"); it != j.end() && !it->is_null()) {
+    const std::string where = file + ": baseline";
+    if (!it->is_object()) throw std::runtime_error(where + " must be an object");
+    Baseline b;
+    b.path = field<std::string>(*it, "path", where, "");
+    b.answerer = field<std::string>(*it, "answerer", where, "");
+    b.spec = field<std::string>(*it, "spec", where, "");
+    b.scores = field<std::map<std::string, double>>(*it, "scores", where, {});
+    if (b.path.empty()) throw std::runtime_error(where + ": field 'path' is missing");
+    p.baseline = std::move(b);
+  }
   return p;
 }
 
@@ -83,6 +94,11 @@ void save_project(const Project& p) {
   j["runs"] = p.runs;
   j["evaluations"] = p.evaluations;
   j["settings"] = p.settings;
+  if (p.baseline)
+    j["baseline"] = {{"path", p.baseline->path},
+                     {"answerer", p.baseline->answerer},
+                     {"spec", p.baseline->spec},
+                     {"scores", p.baseline->scores}};
   data::write_file_atomic(p.file_path(), j.dump(2) + "\n");
 }
 

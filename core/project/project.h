@@ -1,6 +1,8 @@
 #pragma once
 // The project on disk: a folder with tunesmith.json (datasets, runs, evaluations,
 // settings; never secrets) and the files it refers to by relative path.
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,16 @@ struct DatasetEntry {
   std::string split;  // "train", "val", "test" or "" (unsplit)
 };
 
+// The remembered baseline evaluation (usually the base model before fine-tuning): later
+// evaluations are compared with it ("contains moved from 41% to 78%"), see
+// core/eval/baseline.h. Scores are the summary's means per scorer for one answerer.
+struct Baseline {
+  std::string path;      // the evaluation folder, relative to the project folder
+  std::string answerer;  // its label in that evaluation ("a")
+  std::string spec;      // what that answerer was ("local:models/demo")
+  std::map<std::string, double> scores;  // scorer name -> mean (0..1 for accuracies)
+};
+
 struct Project {
   static constexpr int kFormatVersion = 1;
   std::string folder;  // absolute or as given
@@ -23,6 +35,7 @@ struct Project {
   std::vector<std::string> evaluations;  // evaluation folders, relative
   std::vector<std::string> models;       // model folders, relative or absolute
   data::Json settings = data::Json::object();  // free-form, secrets never stored
+  std::optional<Baseline> baseline;
 
   std::string file_path() const;                          // folder/tunesmith.json
   std::string resolve(const std::string& relative) const; // folder/relative

@@ -1,8 +1,10 @@
 #include "core/text/bpe.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <cstring>
-#include <queue>
+#include <functional>
 #include <stdexcept>
 
 #include "core/text/byte_level.h"
@@ -142,9 +144,10 @@ BpeModel::BpeModel(const nlohmann::json& model) {
   if (mit != model.end() && !mit->is_null() && !mit->is_array()) throw std::invalid_argument("'merges' must be an array");
   std::size_t cap = 16;
   while (cap < n_merges * 2 + 2) cap <<= 1;
-  merge_keys_.assign(cap, ~0ull);
-  merge_vals_.assign(cap, MergeVal{0, -1});
+  merges_.assign(cap, MergeSlot{~0ull, MergeVal{0, -1}});
   merge_mask_ = cap - 1;
+  static std::atomic<uint64_t> next_serial{1};
+  serial_ = next_serial.fetch_add(1);
   for (std::size_t r = 0; r < n_merges; ++r) {
     const auto& m = (*mit)[r];
     std::string a, b;
@@ -171,9 +174,36 @@ BpeModel::BpeModel(const nlohmann::json& model) {
     if (in < 0) throw std::invalid_argument("merges[" + std::to_string(r) + "]: '" + merged + "' is not in the vocab");
     uint64_t key = pair_key(ia, ib);
     std::size_t i = mix(key) & merge_mask_;
-    while (merge_keys_[i] != ~0ull && merge_keys_[i] != key) i = (i + 1) & merge_mask_;
-    merge_keys_[i] = key;  // a repeated pair keeps the later rank, as HF's HashMap does
-    merge_vals_[i] = MergeVal{static_cast<uint32_t>(r), in};
+    while (merges_[i].key != ~0ull && merges_[i].key != key) i = (i + 1) & merge_mask_;
+    // A repeated pair keeps the later rank, as HF's HashMap does.
+    merges_[i] = MergeSlot{key, MergeVal{static_cast<uint32_t>(r), in}};
+  }
+
+  // One-character tokens, for char_id(). The id is vocab_'s answer for the key, so a
+  // repeated key resolves as it does there.
+  std::size_t n_chars = 0;
+  for (auto it = vit->begin(); it != vit->end(); ++it) {
+    const std::string& k = it.key();
+    n_chars += !k.empty() && unicode::utf8_len(static_cast<unsigned char>(k[0])) == k.size();
+  }
+  std::size_t char_cap = 16;
+  while (char_cap < n_chars * 2 + 2) char_cap <<= 1;
+  char_keys_.assign(char_cap, 0);
+  char_vals_.assign(char_cap, -1);
+  char_mask_ = static_cast<uint32_t>(char_cap - 1);
+  for (auto it = vit->begin(); it != vit->end(); ++it) {
+    const std::string& k = it.key();
+    if (k.empty() || unicode::utf8_len(static_cast<unsigned char>(k[0])) != k.size()) continue;
+    uint32_t key = 0;
+    std::memcpy(&key, k.data(), k.size());
+    if (key == 0) {
+      nul_id_ = vocab_.find(k);
+      continue;
+    }
+    uint32_t i = static_cast<uint32_t>(mix(key)) & char_mask_;
+    while (char_keys_[i] != 0 && char_keys_[i] != key) i = (i + 1) & char_mask_;
+    char_keys_[i] = key;
+    char_vals_[i] = vocab_.find(k);
   }
 
   if (unk_token_) unk_id_ = vocab_.find(*unk_token_);
@@ -216,11 +246,46 @@ const BpeModel::MergeVal* BpeModel::find_merge(int32_t a, int32_t b) const {
   uint64_t key = pair_key(a, b);
   std::size_t i = mix(key) & merge_mask_;
   while (true) {
-    uint64_t k = merge_keys_[i];
-    if (k == key) return &merge_vals_[i];
+    const uint64_t k = merges_[i].key;
+    if (k == key) return &merges_[i].val;
     if (k == ~0ull) return nullptr;
     i = (i + 1) & merge_mask_;
   }
+}
+
+int32_t BpeModel::char_id(std::string_view c) const {
+  if (c.size() > 4) return vocab_.find(c);
+  uint32_t key = 0;
+  std::memcpy(&key, c.data(), c.size());
+  if (key == 0) return nul_id_;
+  uint32_t i = static_cast<uint32_t>(mix(key)) & char_mask_;
+  while (true) {
+    const uint32_t k = char_keys_[i];
+    if (k == key) return char_vals_[i];
+    if (k == 0) return -1;
+    i = (i + 1) & char_mask_;
+  }
+}
+
+BpeModel::PairCache& BpeModel::pair_cache() const {
+  thread_local std::unique_ptr<PairCache> cache;
+  if (!cache) cache = std::make_unique<PairCache>();
+  if (cache->owner != serial_) {
+    std::fill(std::begin(cache->keys), std::end(cache->keys), ~0ull);  // no pair has this key
+    cache->owner = serial_;
+  }
+  return *cache;
+}
+
+const BpeModel::MergeVal* BpeModel::find_merge(PairCache& cache, int32_t a, int32_t b) const {
+  const uint64_t key = pair_key(a, b);
+  static_assert(PairCache::kSlots == std::size_t{1} << 12);
+  const std::size_t slot = (key * 0x9e3779b97f4a7c15ull) >> 52;  // the top 12 bits
+  if (cache.keys[slot] == key) return cache.vals[slot];
+  const MergeVal* v = find_merge(a, b);
+  cache.keys[slot] = key;
+  cache.vals[slot] = v;
+  return v;
 }
 
 void BpeModel::initial_symbols(std::string_view w, std::vector<Symbol>& syms) const {
@@ -240,7 +305,7 @@ void BpeModel::initial_symbols(std::string_view w, std::vector<Symbol>& syms) co
     std::size_t end = i + len;
     int32_t id;
     if (plain) {
-      id = raw_bytes_ ? single_byte_ids_[static_cast<unsigned char>(w[i])] : vocab_.find(w.substr(i, len));
+      id = raw_bytes_ ? single_byte_ids_[static_cast<unsigned char>(w[i])] : char_id(w.substr(i, len));
     } else {
       key.clear();
       if (i != 0) key += prefix;
@@ -297,13 +362,14 @@ void BpeModel::initial_symbols(std::string_view w, std::vector<Symbol>& syms) co
 void BpeModel::merge(std::vector<Symbol>& syms) const {
   const std::size_t n = syms.size();
   if (n < 2) return;
+  PairCache& cache = pair_cache();
   if (n <= 48) {
     // Small words: keep the rank of each live pair and scan for the lowest (leftmost on ties).
     uint32_t rank[48];
     int32_t new_id[48];
     constexpr uint32_t kNone = UINT32_MAX;
     for (std::size_t i = 0; i + 1 < n; ++i) {
-      const MergeVal* m = find_merge(syms[i].id, syms[i + 1].id);
+      const MergeVal* m = find_merge(cache, syms[i].id, syms[i + 1].id);
       rank[i] = m ? m->rank : kNone;
       new_id[i] = m ? m->new_id : -1;
     }
@@ -326,49 +392,72 @@ void BpeModel::merge(std::vector<Symbol>& syms) const {
       s.next = r.next;
       if (r.next >= 0) {
         syms[static_cast<std::size_t>(r.next)].prev = bi;
-        const MergeVal* m = find_merge(s.id, syms[static_cast<std::size_t>(r.next)].id);
+        const MergeVal* m = find_merge(cache, s.id, syms[static_cast<std::size_t>(r.next)].id);
         rank[bi] = m ? m->rank : kNone;
         new_id[bi] = m ? m->new_id : -1;
       } else {
         rank[bi] = kNone;
       }
       if (s.prev >= 0) {
-        const MergeVal* m = find_merge(syms[static_cast<std::size_t>(s.prev)].id, s.id);
+        const MergeVal* m = find_merge(cache, syms[static_cast<std::size_t>(s.prev)].id, s.id);
         rank[s.prev] = m ? m->rank : kNone;
         new_id[s.prev] = m ? m->new_id : -1;
       }
     }
   } else {
-    // HF's Word::merge_all: a priority queue of (rank, position), stale entries skipped.
-    struct Entry {
-      uint32_t rank;
-      int32_t pos;
-      int32_t new_id;
-      bool operator<(const Entry& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
+    // HF's Word::merge_all: a binary heap of candidate merges, lowest rank first and
+    // leftmost on ties, stale entries skipped when popped. Constant factors matter here
+    // (a SentencePiece-style document is one word of thousands of symbols): entries are
+    // packed into one uint64 (rank << 32 | position), so the heap order is HF's Merge
+    // order; and each position keeps the rank and result of its current pair, so an
+    // entry is live exactly when its rank equals its position's current rank. (The
+    // pair at a position only ever changes to one with a longer concatenation, so a
+    // rank match means the same pair: the check agrees with HF's new_id comparison,
+    // without a hash lookup per pop.)
+    constexpr uint32_t kNone = UINT32_MAX;
+    thread_local std::vector<uint64_t> heap;
+    thread_local std::vector<uint32_t> cur_rank;
+    thread_local std::vector<int32_t> cur_new;
+    heap.clear();
+    cur_rank.assign(n, kNone);
+    cur_new.resize(n);
+    auto set_pair = [&](int32_t pos, int32_t right) {
+      const MergeVal* m = find_merge(cache, syms[static_cast<std::size_t>(pos)].id, syms[static_cast<std::size_t>(right)].id);
+      if (!m) {
+        cur_rank[static_cast<std::size_t>(pos)] = kNone;
+        return;
+      }
+      cur_rank[static_cast<std::size_t>(pos)] = m->rank;
+      cur_new[static_cast<std::size_t>(pos)] = m->new_id;
+      heap.push_back(static_cast<uint64_t>(m->rank) << 32 | static_cast<uint32_t>(pos));
+      std::push_heap(heap.begin(), heap.end(), std::greater<uint64_t>());
     };
-    std::priority_queue<Entry> queue;
-    for (std::size_t i = 0; i + 1 < n; ++i)
-      if (const MergeVal* m = find_merge(syms[i].id, syms[i + 1].id))
-        queue.push(Entry{m->rank, static_cast<int32_t>(i), m->new_id});
-    while (!queue.empty()) {
-      Entry top = queue.top();
-      queue.pop();
-      Symbol& s = syms[static_cast<std::size_t>(top.pos)];
-      if (s.len == 0 || s.next < 0) continue;
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      if (const MergeVal* m = find_merge(cache, syms[i].id, syms[i + 1].id)) {
+        cur_rank[i] = m->rank;
+        cur_new[i] = m->new_id;
+        heap.push_back(static_cast<uint64_t>(m->rank) << 32 | static_cast<uint32_t>(i));
+      }
+    }
+    std::make_heap(heap.begin(), heap.end(), std::greater<uint64_t>());
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), std::greater<uint64_t>());
+      const uint64_t top = heap.back();
+      heap.pop_back();
+      const auto pos = static_cast<int32_t>(top & 0xffffffffu);
+      const auto rank = static_cast<uint32_t>(top >> 32);
+      if (cur_rank[static_cast<std::size_t>(pos)] != rank) continue;  // stale
+      Symbol& s = syms[static_cast<std::size_t>(pos)];
       Symbol& r = syms[static_cast<std::size_t>(s.next)];
-      const MergeVal* cur = find_merge(s.id, r.id);
-      if (!cur || cur->new_id != top.new_id) continue;
-      s.id = top.new_id;
+      cur_rank[static_cast<std::size_t>(s.next)] = kNone;  // the right symbol is gone
+      s.id = cur_new[static_cast<std::size_t>(pos)];
       s.len += r.len;
       r.len = 0;
       s.next = r.next;
-      if (r.next >= 0) syms[static_cast<std::size_t>(r.next)].prev = top.pos;
-      if (s.prev >= 0)
-        if (const MergeVal* m = find_merge(syms[static_cast<std::size_t>(s.prev)].id, s.id))
-          queue.push(Entry{m->rank, s.prev, m->new_id});
-      if (s.next >= 0)
-        if (const MergeVal* m = find_merge(s.id, syms[static_cast<std::size_t>(s.next)].id))
-          queue.push(Entry{m->rank, top.pos, m->new_id});
+      if (r.next >= 0) syms[static_cast<std::size_t>(r.next)].prev = pos;
+      if (s.prev >= 0) set_pair(s.prev, pos);
+      if (s.next >= 0) set_pair(pos, s.next);
+      else cur_rank[static_cast<std::size_t>(pos)] = kNone;
     }
   }
 }

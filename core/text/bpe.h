@@ -66,17 +66,43 @@ class BpeModel {
     int32_t new_id;
   };
   const MergeVal* find_merge(int32_t a, int32_t b) const;
+  // A small per-thread, direct-mapped cache in front of find_merge: the merge table is
+  // tens of MB, so nearly every lookup there misses the CPU caches, while the pairs of
+  // natural text repeat. Misses (no merge) are cached too. Tied to one model by serial_.
+  struct PairCache {
+    static constexpr std::size_t kSlots = 4096;
+    uint64_t owner = 0;
+    uint64_t keys[kSlots];
+    const MergeVal* vals[kSlots];
+  };
+  PairCache& pair_cache() const;
+  const MergeVal* find_merge(PairCache& cache, int32_t a, int32_t b) const;
   void initial_symbols(std::string_view word, std::vector<Symbol>& syms) const;
   void merge(std::vector<Symbol>& syms) const;
   int32_t lookup(std::string_view s) const { return raw_bytes_ ? raw_vocab_.find(s) : vocab_.find(s); }
+  int32_t char_id(std::string_view c) const;  // vocab_.find of one UTF-8 character, faster
+
+  // Ids of the vocabulary's one-character tokens (file form), keyed by the character's
+  // UTF-8 bytes packed into a uint32 (never 0: a character has a non-zero lead byte
+  // except U+0000, which gets its own slot). SentencePiece-style models look up every
+  // character of a document here before merging.
+  std::vector<uint32_t> char_keys_;
+  std::vector<int32_t> char_vals_;
+  uint32_t char_mask_ = 0;
+  int32_t nul_id_ = -1;
 
   StringIdMap vocab_;      // file form
   StringIdMap raw_vocab_;  // raw-byte form (byte-level models)
   std::vector<std::string> id_to_token_;
-  // Merges: open addressing keyed by (a << 32 | b).
-  std::vector<uint64_t> merge_keys_;
-  std::vector<MergeVal> merge_vals_;
+  // Merges: open addressing keyed by (a << 32 | b), key and value side by side so a
+  // lookup touches one cache line.
+  struct MergeSlot {
+    uint64_t key;
+    MergeVal val;
+  };
+  std::vector<MergeSlot> merges_;
   uint64_t merge_mask_ = 0;
+  uint64_t serial_ = 0;  // unique per model, for PairCache
 
   std::optional<std::string> unk_token_;
   int32_t unk_id_ = -1;

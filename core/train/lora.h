@@ -36,6 +36,23 @@ struct LoraConfig {
   std::vector<std::string> target_modules = all_linear_targets();
   bool use_rslora = false;
   double scaling() const;
+
+  // PEFT's other ways to choose modules and ranks (read from adapter_config.json; the
+  // trainer leaves them empty). A module is targeted when target_regex is set and
+  // full-matches its name ("model.layers.0.self_attn.q_proj"), otherwise when its name
+  // equals an entry of target_modules or ends with "." + entry ("all-linear": every
+  // projection), and, when layers_to_transform is non-empty, its layer is listed.
+  std::string target_regex;
+  std::vector<std::int64_t> layers_to_transform;
+  // Per-module rank and alpha, in file order: the first key K for which
+  // (.*\.)?(K)$ matches the module name wins, as in PEFT; other modules use r / alpha.
+  std::vector<std::pair<std::string, std::int64_t>> rank_pattern;
+  std::vector<std::pair<std::string, double>> alpha_pattern;
+
+  bool targets(const std::string& module_name) const;  // throws std::invalid_argument on a bad regex
+  std::int64_t rank_for(const std::string& module_name) const;
+  double alpha_for(const std::string& module_name) const;
+  double scaling_for(const std::string& module_name) const;  // alpha_for / rank_for (or sqrt)
 };
 
 // "q_proj,v_proj" or "all-linear" -> module kinds; throws std::invalid_argument naming an
@@ -91,6 +108,8 @@ class Lora {
   void detach();
 
   std::size_t size() const { return adapters_.size(); }
+  // The wrapped projections' names ("model.layers.0.self_attn.q_proj"), layer order.
+  std::vector<std::string> module_names() const;
 
  private:
   model::Transformer* net_ = nullptr;

@@ -3,6 +3,8 @@
 // once. The fake key must never appear in any output.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "tests/cloud/prism_fixture.h"
 #include "tests/support/test_paths.h"
 
@@ -95,4 +97,30 @@ TEST_CASE("cli openai: a key in the data or the environment is never printed", "
   r = openai("models --verbose");
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("[redacted]") != std::string::npos);
+}
+
+TEST_CASE("cli openai: a multi-MB upload to the contract mock reports progress", "[prism]") {
+  std::string content;
+  for (int i = 0; content.size() < (std::size_t{3} << 20); ++i)
+    content += R"({"messages":[{"role":"user","content":"Where is my order? I ordered it last spring."},{"role":"assistant","content":"Let me check the warehouse records for you."}]})" "\n";
+  auto r = openai("files upload " + train_file(content));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("\"id\"") != std::string::npos);
+  CHECK(r.err.find("uploading train.jsonl: 100% (") != std::string::npos);
+  std::size_t steps = 0;
+  for (std::size_t p = 0; (p = r.err.find("uploading train.jsonl: ", p)) != std::string::npos; ++p) ++steps;
+  CHECK(steps >= 2);  // progress before the end, not only the final line
+}
+
+TEST_CASE("cli openai: generate-data sends contract-valid requests and writes nothing unparseable", "[prism]") {
+  // The mock answers with the spec's example chat completion, whose content is prose, not
+  // the JSON the generator asked for: every request must pass the contract (no 422), no
+  // candidate parses, and no output file appears.
+  const std::string out = tunesmith::test::scratch_dir("cli_openai_generate") + "/synthetic.jsonl";
+  auto r = openai("generate-data --task 'Answer support questions' --count 2 --model gpt-4.1 --out " + out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("422") == std::string::npos);
+  CHECK(r.err.find("wrote 0 example(s)") != std::string::npos);
+  CHECK(r.err.find("4 requests") != std::string::npos);  // bounded: 2 * ceil(2 / 5) + 2
+  CHECK_FALSE(std::filesystem::exists(out));
 }

@@ -16,10 +16,12 @@ TEST_CASE("tunesmith-cli --help and usage errors", "[cli]") {
   CHECK(run_command(cli_path() + " demo create --bogus x").exit_code == 2);
 }
 
-TEST_CASE("tunesmith-cli demo create", "[cli]") {
+// The pretrained base model is test_demo's (a fixture that builds it once); here the data.
+TEST_CASE("tunesmith-cli demo create --data-only", "[cli]") {
   auto dir = scratch_dir("cli-demo");
-  auto r = run_command(cli_path() + " demo create --out " + dir + "/p");
+  auto r = run_command(cli_path() + " demo create --data-only --out " + dir + "/p");
   CHECK(r.exit_code == 0);
   CHECK(std::filesystem::exists(dir + "/p/tunesmith.json"));
   CHECK(std::filesystem::exists(dir + "/p/data/test.jsonl"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/p/models/demo"));
 }

@@ -81,14 +81,15 @@ TEST_CASE("the main window opens the demo project", "[ui][window]") {
   CHECK(error.isEmpty());
   CHECK(w.window.windowTitle().startsWith(QString::fromStdString(p.name)));
 
-  // The sidebar: Datasets (both splits), Runs, Evaluations.
-  REQUIRE(w.sidebar->topLevelItemCount() == 3);
+  // The sidebar: Datasets (both splits), Models, Runs, Evaluations.
+  REQUIRE(w.sidebar->topLevelItemCount() == 4);
   QTreeWidgetItem* datasets = w.sidebar->topLevelItem(0);
   CHECK(datasets->text(0) == "Datasets");
   REQUIRE(datasets->childCount() == 2);
   CHECK(datasets->child(1)->text(0) == QString::fromStdString(p.datasets[1].name));
-  CHECK(w.sidebar->topLevelItem(1)->text(0) == "Runs");
-  CHECK(w.sidebar->topLevelItem(2)->text(0) == "Evaluations");
+  CHECK(w.sidebar->topLevelItem(1)->text(0) == "Models");
+  CHECK(w.sidebar->topLevelItem(2)->text(0) == "Runs");
+  CHECK(w.sidebar->topLevelItem(3)->text(0) == "Evaluations");
 
   // The first dataset is shown, its first example selected and previewed.
   CHECK(w.table->model()->rowCount() == static_cast<int>(train.examples.size()));

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <QApplication>
+#include <QStandardPaths>
 
 namespace {
 
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
   // Catch parses the command line; Qt gets only the program name.
   int qt_argc = 1;
   QApplication app(qt_argc, argv);
+  // QSettings (recent projects, settings) go to a test location, not the user's.
+  QStandardPaths::setTestModeEnabled(true);
   QCoreApplication::setOrganizationName(QStringLiteral("Tunesmith"));
   QCoreApplication::setApplicationName(QStringLiteral("TunesmithTest"));
   return Catch::Session().run(argc, argv);
