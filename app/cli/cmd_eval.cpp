@@ -18,6 +18,7 @@
 #include "app/cli/commands.h"
 #include "core/data/atomic_file.h"
 #include "core/data/io_error.h"
+#include "core/estimate/estimate.h"
 #include "core/eval/baseline.h"
 #include "core/eval/evaluation.h"
 #include "core/eval/fewshot.h"
