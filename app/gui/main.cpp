@@ -25,6 +25,9 @@
 #include "ui/stats_dialog.h"
 #include "ui/main_window.h"
 #include "ui/settings_dialog.h"
+#ifdef TUNESMITH_HAVE_TRAINING
+#include "ui/training/demo_model_builder.h"
+#endif
 
 namespace {
 
@@ -35,9 +38,7 @@ QString demo_project_folder(const char* argv0, QString* error) {
   if (QFileInfo::exists(folder + QStringLiteral("/tunesmith.json"))) return folder;
   try {
     tunesmith::project::create_demo_project(folder.toStdString(), tunesmith::project::find_resources_dir(argv0));
-    // Hook: the demo's pretrained model (core/train's demo pretrain, `tunesmith-cli demo
-    // create`) is built here on first run once it lands, as a background job the status
-    // bar shows; the project opens at once either way.
+    // The pretrained base model is built after the window opens (DemoModelBuilder).
   } catch (const std::exception& e) {
     *error = QString::fromStdString(e.what());
     return {};
@@ -181,6 +182,11 @@ int main(int argc, char** argv) {
     QMessageBox::warning(&window, QStringLiteral("Tunesmith"), message);
   } else {
     window.show();
+#ifdef TUNESMITH_HAVE_TRAINING
+    // The demo project's base model, on first run: in the background, not for screenshots.
+    if (!headless && (parser.isSet(demo) || positional.isEmpty()))
+      (new tunesmith::ui::DemoModelBuilder(&window, folder, tunesmith::project::find_resources_dir(argv[0])))->start();
+#endif
   }
 
   if (parser.isSet(screenshotAll)) {
