@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/eval/text_metrics.h"
 #include "core/data/atomic_file.h"
 #include "core/data/json.h"
 #include "core/model/generate.h"
@@ -51,37 +52,6 @@ std::vector<std::string> words(const std::string& s) {
   }
   if (!w.empty()) out.push_back(w);
   return out;
-}
-
-// Lower-cased alphanumeric tokens, for answer overlap.
-std::vector<std::string> overlap_tokens(const std::string& s) {
-  std::vector<std::string> out;
-  std::string w;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!w.empty()) {
-      out.push_back(w);
-      w.clear();
-    }
-  }
-  if (!w.empty()) out.push_back(w);
-  return out;
-}
-
-// SQuAD-style token F1 of `answer` against `reference` (multiset overlap).
-double token_f1(const std::string& answer, const std::string& reference) {
-  const auto a = overlap_tokens(answer), r = overlap_tokens(reference);
-  if (a.empty() || r.empty()) return 0.0;
-  std::map<std::string, int> counts;
-  for (const auto& t : r) ++counts[t];
-  int common = 0;
-  for (const auto& t : a)
-    if (counts[t] > 0) --counts[t], ++common;
-  if (common == 0) return 0.0;
-  const double p = static_cast<double>(common) / static_cast<double>(a.size());
-  const double rc = static_cast<double>(common) / static_cast<double>(r.size());
-  return 2 * p * rc / (p + rc);
 }
 
 std::vector<Json> read_jsonl(const std::string& path) {
@@ -270,8 +240,8 @@ TEST_CASE("LoRA with default settings teaches the demo base the Acme answers", "
   const auto tuned = answers(" --adapter " + run + "/adapter");
   double f1_base = 0, f1_tuned = 0;
   for (std::size_t i = 0; i < references.size(); ++i) {
-    f1_base += token_f1(base[i], references[i]) / static_cast<double>(references.size());
-    f1_tuned += token_f1(tuned[i], references[i]) / static_cast<double>(references.size());
+    f1_base += tunesmith::eval::token_f1(base[i], references[i]) / static_cast<double>(references.size());
+    f1_tuned += tunesmith::eval::token_f1(tuned[i], references[i]) / static_cast<double>(references.size());
     UNSCOPED_INFO("reference: " << references[i] << "\n  base:  " << base[i] << "\n  tuned: " << tuned[i]);
   }
   WARN("demo LoRA: token F1 against the training answers, base " << f1_base << ", adapter " << f1_tuned);
